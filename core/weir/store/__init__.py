@@ -1,0 +1,1 @@
+"""Storage back ends: tracking stores (runs, experiments, registry) and artifact repositories."""
