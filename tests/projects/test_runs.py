@@ -193,6 +193,8 @@ def test_interrupting_weir_run_stops_the_child_and_ends_the_run_killed(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # as in a terminal (a test run started as a background job has SIGINT ignored, inherited here)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         assert process.stdout.readline().strip() == "started"  # the child is running inside its run

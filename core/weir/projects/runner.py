@@ -176,7 +176,8 @@ def _interrupts_deferred() -> Iterator[_DeferredInterrupts]:
         yield deferred
     finally:
         for signum, handler in deferred.previous.items():
-            signal.signal(signum, handler)
+            if handler is not None:  # None: installed outside Python, nothing to put back
+                signal.signal(signum, handler)
 
 
 def _run_supervised(client, run_id, argv, env, cwd, tracking_uri, temp_dirs) -> SupervisedRun:

@@ -54,10 +54,19 @@ def test_mlflow_pickled_model_loads_in_weir(tmp_path, regressor, features, expec
 
 
 def test_mlflow_exported_pt2_model_loads_in_weir(tmp_path, regressor, features, expected):
+    from mlflow.models import ModelSignature
+    from mlflow.types import Schema, TensorSpec
+
+    # pt2 needs an example to trace and a tensor signature, given explicitly (inferring it needs scipy)
+    signature = ModelSignature(
+        inputs=Schema([TensorSpec(np.dtype("float32"), (-1, features.shape[1]))]),
+        outputs=Schema([TensorSpec(np.dtype("float32"), (-1, 1))]),
+    )
     mlflow.pytorch.save_model(
         regressor.eval(),
         str(tmp_path / "m"),
         serialization_format="pt2",
+        signature=signature,
         input_example=features[:2],
         pip_requirements=["torch"],
     )
