@@ -84,7 +84,6 @@ _SUBMODULES = {
     "plugins",
     "client",
     "artifacts",
-    "utils",
     "cli",
     "testing",
 }

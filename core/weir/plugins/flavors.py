@@ -161,10 +161,12 @@ def import_loader_module(loader_module: str) -> ModuleType:
 
 
 def _module_exists(name: str) -> bool:
+    """A real module of that name (not a plugin module aliased as ``weir.<plugin>`` in sys.modules)."""
     try:
-        return importlib.util.find_spec(name) is not None
+        spec = importlib.util.find_spec(name)
     except (ImportError, ValueError):
         return False
+    return spec is not None and spec.name == name
 
 
 def _reset() -> None:

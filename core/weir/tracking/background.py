@@ -1,8 +1,10 @@
-"""Background work that must be done before a run ends or ``weir.flush()`` returns.
+"""Background work that reads in this process must see: plugins' artifact logging off the caller's thread.
 
-Plugins that log artifacts from a worker thread (the scikit-learn plugin draws its plots there)
-register a ``wait`` callable; ``end_run`` and ``flush`` call every one of them, so "everything
-logged before end_run returns is stored" holds for that work too.
+Plugins that log artifacts from a worker thread (the scikit-learn plugin draws its plots there, so
+that ``fit`` does not wait for matplotlib) register a ``wait`` callable. ``weir.flush()``, the
+client's artifact reads (``list_artifacts``, ``download_artifacts``, ``weir.artifacts``) and the
+plugin's exit handler call them, so this process always reads what it logged; ``end_run`` does not
+wait, and another process may see the artifacts a moment after the run ended.
 """
 
 from __future__ import annotations

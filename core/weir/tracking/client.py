@@ -23,6 +23,7 @@ from weir.registry.client import RegistryClientMixin
 from weir.store.tracking.base import SEARCH_MAX_RESULTS_DEFAULT
 from weir.tracking import artifact_helpers as helpers
 from weir.tracking import batching, validation
+from weir.tracking.background import wait_for_background_work
 from weir.tracking.context import MLFLOW_LOGGED_ARTIFACTS, MLFLOW_LOGGED_IMAGES, current_user
 from weir.tracking.uri import REGISTRY_URI_ENV_VARS, get_store, get_tracking_uri, normalize_store_uri
 
@@ -294,9 +295,11 @@ class WeirClient(RegistryClientMixin):
         self._artifact_repo(run_id).log_artifacts(os.fspath(local_dir), artifact_path)
 
     def list_artifacts(self, run_id: str, path: str | None = None) -> list[FileInfo]:
+        wait_for_background_work()  # artifacts plugins are still logging from a worker thread
         return self._artifact_repo(run_id).list_artifacts(path)
 
-    def download_artifacts(self, run_id: str, path: str, dst_path: str | None = None) -> str:
+    def download_artifacts(self, run_id: str, path: str = "", dst_path: str | None = None) -> str:
+        wait_for_background_work()
         return self._artifact_repo(run_id).download_artifacts(path, dst_path)
 
     @contextlib.contextmanager

@@ -391,7 +391,9 @@ def end_run(status: str = "FINISHED") -> None:
     """End the active run (FINISHED by default) after storing its buffered metrics.
 
     Everything logged before ``end_run`` returns is stored. A metric write that failed raises
-    here, after the run is ended.
+    here, after the run is ended. Artifacts that plugins log in the background (autolog's plots)
+    may land just after; reading the run's artifacts in this process, ``flush()`` and interpreter
+    exit wait for them (``weir.tracking.background``).
     """
     status = RunStatus.validate(status)
     stack = _run_stack()
@@ -399,7 +401,6 @@ def end_run(status: str = "FINISHED") -> None:
         return
     run = stack[-1]
     flush_error: Exception | None = None
-    wait_for_background_work()
     try:
         _writer.flush()
     except Exception as exc:

@@ -152,6 +152,8 @@ class PlotWorker:
 
     def wait(self) -> list[BaseException]:
         """Block until every submitted plot is logged; return (and forget) the errors seen."""
+        if threading.current_thread() is self._thread:
+            return []  # called from a plot's own logging: waiting here would wait for itself
         self._queue.join()
         errors, self.errors = self.errors, []
         return errors
