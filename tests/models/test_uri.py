@@ -94,3 +94,42 @@ def test_models_uri_without_registry_or_with_registry(monkeypatch, tmp_path):
     assert download_model("models:/churn@champion") == str(tmp_path)
     assert download_model("models:/churn/Production") == str(tmp_path)
     assert calls == [("churn", None, None, "champion"), ("churn", None, "Production", None)]
+
+
+def test_logged_model_uri_resolves_to_the_logged_models_artifacts(weir_store, tmp_path):
+    import shutil
+
+    import weir
+    from weir.models.uri import local_path_from_file_uri, resolve_model_uri
+
+    store = weir.MlflowClient().store
+    with weir.start_run() as run:
+        logged = store.create_logged_model(run.info.experiment_id, name="model", source_run_id=run.info.run_id)
+    target = local_path_from_file_uri(logged.artifact_location)
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "MLmodel").write_text("flavors: {}")
+    shutil.copytree(source, target, dirs_exist_ok=True)
+    assert resolve_model_uri(f"models:/{logged.model_id}") == target
+    with open(f"{download_model(f'models:/{logged.model_id}', dst_path=tmp_path / 'out')}/MLmodel") as f:
+        assert f.read() == "flavors: {}"
+    with pytest.raises(WeirException, match="m-" + "0" * 32):
+        download_model("models:/m-" + "0" * 32)
+
+
+def test_a_logged_model_registers_and_loads_by_version(weir_store, tmp_path):
+    import shutil
+
+    import weir
+    from weir.models.uri import local_path_from_file_uri
+
+    store = weir.MlflowClient().store
+    with weir.start_run() as run:
+        logged = store.create_logged_model(run.info.experiment_id, name="model", source_run_id=run.info.run_id)
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "MLmodel").write_text("flavors: {}")
+    shutil.copytree(tmp_path / "src", local_path_from_file_uri(logged.artifact_location), dirs_exist_ok=True)
+    version = weir.register_model(f"models:/{logged.model_id}", "from-logged")
+    assert (version.source, version.run_id) == (f"models:/{logged.model_id}", run.info.run_id)
+    with open(f"{download_model('models:/from-logged/1', dst_path=tmp_path / 'out')}/MLmodel") as f:
+        assert f.read() == "flavors: {}"

@@ -83,6 +83,15 @@ def test_the_mlflow_client_tracks_logs_models_registers_and_loads(tracking, tmp_
         loaded = mlflow.pyfunc.load_model(uri)
         assert list(loaded.predict(features[:5])) == list(model.predict(features[:5]))
 
+    import weir  # weir's own client reads MLflow 3's logged model through the server too
+
+    weir.set_tracking_uri(tracking.url)
+    try:
+        loaded = weir.pyfunc.load_model(info.model_uri)
+        assert list(loaded.predict(features[:5])) == list(model.predict(features[:5]))
+    finally:
+        weir.set_tracking_uri(None)
+
 
 def test_client_errors_keep_mlflows_error_codes(tracking):
     from mlflow.exceptions import MlflowException

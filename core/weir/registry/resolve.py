@@ -65,3 +65,21 @@ def model_version_source(
 ) -> str:
     """The ``source`` (files location) of the version a ``models:/`` URI names, from the current registry."""
     return find_model_version(name, version=version, stage=stage, alias=alias).source
+
+
+def logged_model_artifact_uri(model_id: str, client: Any = None) -> str:
+    """Where the files of an MLflow 3 logged model (``models:/m-<id>``) are."""
+    from weir.exceptions import WeirException
+
+    if client is None:
+        from weir.tracking.client import WeirClient
+
+        client = WeirClient()
+    getter = getattr(client.store, "get_logged_model", None)
+    if getter is None:
+        raise WeirException(
+            f"Cannot resolve models:/{model_id}: the tracking store {type(client.store).__name__} "
+            "keeps no logged models",
+            "NOT_IMPLEMENTED",
+        )
+    return getter(model_id).artifact_location

@@ -88,10 +88,7 @@ def _from_registry(client: Any, model_uri: str, parsed: Any) -> RegistrationSour
     from weir.registry.resolve import find_model_version
 
     if parsed.name is None:
-        raise WeirException(
-            f"Cannot register {model_uri!r}: logged models (models:/m-<id>) are not supported",
-            "NOT_IMPLEMENTED",
-        )
+        return _from_logged_model(client, model_uri, parsed.model_id)
     version = find_model_version(
         parsed.name, version=parsed.version, stage=parsed.stage, alias=parsed.alias, client=client
     )
@@ -99,6 +96,20 @@ def _from_registry(client: Any, model_uri: str, parsed: Any) -> RegistrationSour
     if parsed.subpath:
         source = f"{source.rstrip('/')}/{parsed.subpath}"
     return RegistrationSource(source, version.run_id, version.run_link)
+
+
+def _from_logged_model(client: Any, model_uri: str, model_id: str) -> RegistrationSource:
+    """An MLflow 3 logged model: the version's source stays ``models:/m-<id>``, as MLflow keeps it."""
+    getter = getattr(client.store, "get_logged_model", None)
+    if getter is None:
+        raise WeirException(
+            f"Cannot register {model_uri!r}: the tracking store keeps no logged models", "NOT_IMPLEMENTED"
+        )
+    logged = getter(model_id)
+    if not logged.source_run_id:
+        return RegistrationSource(model_uri)
+    link = run_link(client.tracking_uri, logged.experiment_id, logged.source_run_id)
+    return RegistrationSource(model_uri, logged.source_run_id, link)
 
 
 def _from_local(model_uri: str, local_path: str | None) -> RegistrationSource:

@@ -23,6 +23,7 @@ from weir.entities import (
     RunInputs,
     RunTag,
 )
+from weir.entities.logged_model import LoggedModel, LoggedModelStatus
 
 _SPECIAL_DOUBLES = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
 
@@ -182,6 +183,25 @@ def decode_registered_model(data: Mapping[str, Any]) -> RegisteredModel:
         tags=_pairs(data.get("tags")),
         aliases={a["alias"]: str(a["version"]) for a in data.get("aliases") or ()},
         user_id=data.get("user_id"),
+    )
+
+
+def decode_logged_model(data: Mapping[str, Any]) -> LoggedModel:
+    """An MLflow 3 logged model (``{"info": ..., "data": ...}``); metrics are left out."""
+    info, values = data.get("info") or {}, data.get("data") or {}
+    return LoggedModel(
+        model_id=info["model_id"],
+        experiment_id=str(info.get("experiment_id", "")),
+        name=info.get("name") or "",
+        artifact_location=info.get("artifact_uri") or "",
+        creation_timestamp=_int(info.get("creation_timestamp_ms")),
+        last_updated_timestamp=_int(info.get("last_updated_timestamp_ms")),
+        status=LoggedModelStatus.validate(info.get("status") or "LOGGED_MODEL_PENDING"),
+        status_message=info.get("status_message"),
+        model_type=info.get("model_type"),
+        source_run_id=info.get("source_run_id"),
+        tags=_pairs(info.get("tags")),
+        params=_pairs(values.get("params")),
     )
 
 

@@ -27,6 +27,7 @@ from weir.entities import (
     RunTag,
     ViewType,
 )
+from weir.entities.logged_model import LoggedModel
 from weir.exceptions import ResourceDoesNotExist, WeirException
 from weir.store.registry.base import (
     SEARCH_MODEL_VERSION_MAX_RESULTS_DEFAULT,
@@ -302,6 +303,13 @@ class RestStore(AbstractTrackingStore, AbstractRegistryStore):
             "mlflow/registered-models/create", name=name, tags=codec.tag_list(tags), description=description
         )
         return codec.decode_registered_model(response["registered_model"])
+
+    def get_logged_model(self, model_id: str) -> LoggedModel:
+        """An MLflow 3 logged model (``models:/m-<id>``), from weir's or MLflow's server."""
+        from weir.store.tracking.rest.http import quote_path
+
+        response = self.http.call("GET", f"mlflow/logged-models/{quote_path(model_id)}", None)
+        return codec.decode_logged_model(response["model"])
 
     def get_registered_model(self, name: str) -> RegisteredModel:
         return codec.decode_registered_model(
