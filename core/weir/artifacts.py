@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import posixpath
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -44,13 +43,6 @@ def _location(artifact_uri: str) -> str:
     return location
 
 
-def _split(location: str) -> tuple[str, str]:
-    """(parent URI, last path element) so a repository at the parent can fetch one file or folder."""
-    parsed = urlparse(location)
-    parent_path, name = posixpath.split(parsed.path.rstrip("/"))
-    return parsed._replace(path=parent_path or "/").geturl(), name
-
-
 def download_artifacts(
     artifact_uri: str | None = None,
     run_id: str | None = None,
@@ -64,6 +56,7 @@ def download_artifacts(
     ``artifact_uri`` (``runs:/``, ``models:/``, ``file:``, a path or a remote store URI).
     Without ``dst_path`` the files go to a new temporary directory.
     """
+    from weir.store.artifacts.paths import split_artifact_uri
     from weir.store.factory import get_artifact_repository
     from weir.tracking.client import WeirClient
 
@@ -73,7 +66,7 @@ def download_artifacts(
     if run_id is not None:
         return WeirClient(tracking_uri=tracking_uri).download_artifacts(run_id, artifact_path or "", dst_path)
     wait_for_background_work()
-    parent, name = _split(_location(artifact_uri))  # type: ignore[arg-type]
+    parent, name = split_artifact_uri(_location(artifact_uri))  # type: ignore[arg-type]
     destination = dst_path if dst_path is not None else tempfile.mkdtemp(prefix="weir-artifacts-")
     return get_artifact_repository(parent).download_artifacts(name, destination)
 

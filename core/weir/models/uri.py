@@ -13,7 +13,6 @@ are returned in place, without copying, unless ``dst_path`` asks for a copy.
 from __future__ import annotations
 
 import os
-import posixpath
 import re
 import shutil
 from dataclasses import dataclass
@@ -217,11 +216,10 @@ def _copy_local(source: str, dst_dir: str) -> str:
 
 
 def _download_remote(location: str, dst_path: Any, original: str) -> str:
+    from weir.store.artifacts.paths import split_artifact_uri
     from weir.store.factory import get_artifact_repository
 
-    parsed = urlparse(location)
-    parent_path, name = posixpath.split(parsed.path.rstrip("/"))
-    parent = parsed._replace(path=parent_path or "/").geturl()
+    parent, name = split_artifact_uri(location)
     try:
         repo = get_artifact_repository(parent)
     except WeirException as exc:

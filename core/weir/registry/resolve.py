@@ -67,8 +67,8 @@ def model_version_source(
     return find_model_version(name, version=version, stage=stage, alias=alias).source
 
 
-def logged_model_artifact_uri(model_id: str, client: Any = None) -> str:
-    """Where the files of an MLflow 3 logged model (``models:/m-<id>``) are."""
+def get_logged_model(model_id: str, client: Any = None) -> Any:
+    """The MLflow 3 logged model ``models:/<model_id>`` names, from the current tracking store."""
     from weir.exceptions import WeirException
 
     if client is None:
@@ -82,4 +82,9 @@ def logged_model_artifact_uri(model_id: str, client: Any = None) -> str:
             "keeps no logged models",
             "NOT_IMPLEMENTED",
         )
-    return getter(model_id).artifact_location
+    return getter(model_id)
+
+
+def logged_model_artifact_uri(model_id: str, client: Any = None) -> str:
+    """Where the files of an MLflow 3 logged model (``models:/m-<id>``) are."""
+    return get_logged_model(model_id, client).artifact_location

@@ -100,12 +100,9 @@ def _from_registry(client: Any, model_uri: str, parsed: Any) -> RegistrationSour
 
 def _from_logged_model(client: Any, model_uri: str, model_id: str) -> RegistrationSource:
     """An MLflow 3 logged model: the version's source stays ``models:/m-<id>``, as MLflow keeps it."""
-    getter = getattr(client.store, "get_logged_model", None)
-    if getter is None:
-        raise WeirException(
-            f"Cannot register {model_uri!r}: the tracking store keeps no logged models", "NOT_IMPLEMENTED"
-        )
-    logged = getter(model_id)
+    from weir.registry.resolve import get_logged_model
+
+    logged = get_logged_model(model_id, client)
     if not logged.source_run_id:
         return RegistrationSource(model_uri)
     link = run_link(client.tracking_uri, logged.experiment_id, logged.source_run_id)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from urllib.parse import unquote
+from urllib.parse import unquote, urlparse
 
 from weir.exceptions import InvalidParameterValue
 
@@ -69,6 +69,13 @@ def validate_artifact_path(path: str | None) -> str:
 def join_artifact_path(*parts: str | None) -> str:
     """Join validated relative parts with ``/``, skipping empty ones."""
     return "/".join(p for p in (validate_artifact_path(p) for p in parts) if p)
+
+
+def split_artifact_uri(uri: str) -> tuple[str, str]:
+    """(parent URI, last path element): a repository at the parent fetches that one file or folder."""
+    parsed = urlparse(uri)
+    parent_path, name = posixpath.split(parsed.path.rstrip("/"))
+    return parsed._replace(path=parent_path or "/").geturl(), name
 
 
 def is_within(root: str, path: str) -> bool:
